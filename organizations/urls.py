@@ -1,0 +1,26 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("noi-lam-viec/", views.workplace_switch, name="workplace_switch"),
+    path("to-chuc/", views.tree, name="tree"),
+    path("to-chuc/<int:pk>/", views.organization_detail, name="organization_detail"),
+    path("to-chuc/<int:pk>/cay/", views.tree_children, name="tree_children"),
+    path("to-chuc/<int:pk>/them/", views.organization_add, name="organization_add"),
+    path("to-chuc/<int:pk>/sua/", views.organization_edit, name="organization_edit"),
+    path("to-chuc/<int:pk>/chuyen/", views.organization_move, name="organization_move"),
+    path("to-chuc/<int:pk>/giai-the/", views.organization_dissolve, name="organization_dissolve"),
+    path("to-chuc/<int:pk>/vai-tro/", views.organization_roles, name="organization_roles"),
+    path("to-chuc/<int:pk>/so-dang-vien/", views.member_counts, name="member_counts"),
+    path("to-chuc/<int:pk>/nhat-ky/", views.audit_log, name="audit_log"),
+    path("vai-tro/<int:pk>/thu-hoi/", views.role_revoke, name="role_revoke"),
+]
