@@ -7,6 +7,9 @@ admin.site.index_title = "Dữ liệu"
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
+    path("ke-hoach/", include("planning.urls")),
+    path("quan-chung/", include("candidates.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("", include("organizations.urls")),
 ]
 

@@ -1,15 +1,36 @@
 """Django admin: open to superusers; for other staff accounts every list is limited to their tenant's subtree."""
 
 from django.contrib import admin
-from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
 from .access import Action, access_for
 from .models import AuditEvent, MemberCountSnapshot, Organization, OrganizationKind, RoleAssignment, Sector
 
 
 class ScopedAdminMixin:
+    """Superusers see everything; a tenant administrator (staff) reads the rows of their subtree, nothing else.
+
+    Edits by non-superusers go through the product's pages (services with audit), so admin is read-only for them.
+    """
+
     scope_field = "organization"
+
+    def _is_tenant_admin(self, request) -> bool:
+        return request.user.is_active and access_for(request.user).can_anywhere(Action.MANAGE_TREE)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or self._is_tenant_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or self._is_tenant_admin(request)
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -29,13 +50,19 @@ class ScopedAdminMixin:
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedAdminMixin, TreeAdmin):
+class OrganizationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Tree edits (add, move, merge) go through the product's pages, which keep paths and audit consistent."""
+
     scope_field = ""
-    form = movenodeform_factory(Organization)
-    list_display = ("name", "code", "kind", "issuer_code", "valid_to")
+    ordering = ("path",)
+    readonly_fields = ("path", "depth", "numchild", "tenant")
+    list_display = ("name", "code", "kind", "issuer_code", "depth", "valid_to")
     search_fields = ("name", "code")
     list_select_related = ("kind",)
-    raw_id_fields = ("successor", "tenant")
+    raw_id_fields = ("successor",)
+
+    def has_add_permission(self, request, *args):
+        return False
 
 
 @admin.register(MemberCountSnapshot)
@@ -57,18 +84,18 @@ class AuditEventAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "actor", "kind", "summary")
     list_select_related = ("actor", "organization")
 
+    def has_add_permission(self, request, *args):
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(OrganizationKind)
-class OrganizationKindAdmin(admin.ModelAdmin):
+class OrganizationKindAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "default_issuer_code", "is_base", "is_cell", "historical", "tenant")
 
     def get_queryset(self, request):

@@ -29,13 +29,30 @@ SECTORS = [
 ]
 
 
+CATEGORIES = [
+    # code, name, abbreviation, basis, sector code, sort order
+    ("hoc-sinh", "Học sinh", "HS", "person", None, 10),
+    ("sinh-vien", "Sinh viên", "SV", "person", None, 20),
+    ("nu", "Nữ", "Nữ", "person", None, 30),
+    ("dan-toc-thieu-so", "Người dân tộc thiểu số", "DTTS", "person", None, 40),
+    ("ton-giao", "Người theo tôn giáo", "TG", "person", None, 50),
+    ("doan-vien", "Đoàn viên Đoàn Thanh niên", "ĐV", "person", None, 60),
+    ("tuoi-18-30", "Tuổi từ 18 đến 30", "18-30", "person", None, 70),
+    ("lao-dong-tu-nhan", "Người lao động trong doanh nghiệp tư nhân", "TN", "person", None, 80),
+    ("khoi-hanh-chinh", "Khối cơ quan hành chính nhà nước và đơn vị sự nghiệp", "HC", "sector", "hanh-chinh", 110),
+    ("khoi-doanh-nghiep-nha-nuoc", "Khối doanh nghiệp có vốn nhà nước", "DNNN", "sector", "doanh-nghiep-nha-nuoc", 120),
+    ("khoi-kinh-te-tu-nhan", "Khối đơn vị kinh tế tư nhân", "KTTN", "sector", "kinh-te-tu-nhan", 130),
+]
+
+
 def install_defaults(apps=None) -> None:
     """Create the shared kinds and sectors if missing (idempotent; used by a migration and by tests)."""
     if apps is None:
-        from .models import OrganizationKind, Sector
+        from .models import Category, OrganizationKind, Sector
     else:
         OrganizationKind = apps.get_model("organizations", "OrganizationKind")
         Sector = apps.get_model("organizations", "Sector")
+        Category = apps.get_model("organizations", "Category")
     for code, name, issuer, committee, base, cell, historical, order in KINDS:
         OrganizationKind.objects.get_or_create(
             tenant=None,
@@ -52,3 +69,16 @@ def install_defaults(apps=None) -> None:
         )
     for code, name, order in SECTORS:
         Sector.objects.get_or_create(tenant=None, code=code, defaults={"name": name, "sort_order": order})
+    for code, name, abbreviation, basis, sector_code, order in CATEGORIES:
+        sector = Sector.objects.get(tenant=None, code=sector_code) if sector_code else None
+        Category.objects.get_or_create(
+            tenant=None,
+            code=code,
+            defaults={
+                "name": name,
+                "abbreviation": abbreviation,
+                "basis": basis,
+                "sector": sector,
+                "sort_order": order,
+            },
+        )

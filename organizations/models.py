@@ -84,6 +84,44 @@ class Sector(models.Model):
         return self.name
 
 
+class Category(models.Model):
+    """A category of people or units that targets and candidates share (planning and candidates both use it).
+
+    Person categories (pupils, women, ethnic minorities, Youth Union members ...) are ticked on a candidate;
+    a sector category counts the admissions made in organizations of that sector.
+    """
+
+    class Basis(models.TextChoices):
+        PERSON = "person", "Theo đặc điểm người được kết nạp"
+        SECTOR = "sector", "Theo khối của tổ chức"
+
+    tenant = models.ForeignKey(
+        "Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="đảng bộ"
+    )
+    code = models.SlugField("mã", max_length=40)
+    name = models.CharField("tên đối tượng", max_length=160)
+    abbreviation = models.CharField("viết tắt", max_length=20, blank=True, help_text="Ví dụ HS trong “03 (01 HS)”.")
+    basis = models.CharField("cách tính", max_length=10, choices=Basis.choices, default=Basis.PERSON)
+    sector = models.ForeignKey(Sector, null=True, blank=True, on_delete=models.PROTECT, verbose_name="khối")
+    sort_order = models.PositiveSmallIntegerField("thứ tự", default=100)
+
+    objects = TenantScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "đối tượng"
+        verbose_name_plural = "đối tượng"
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "code"], name="category_code_unique_per_tenant"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(tenant__isnull=True), name="category_code_unique_global"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class OrganizationQuerySet(MP_NodeQuerySet):
     def in_subtree(self, organization, *, include_self: bool = True):
         qs = self.filter(path__startswith=organization.path)

@@ -297,6 +297,10 @@ def role_grant(
             )
     except IntegrityError as exc:
         raise ApplicationError("Người dùng đã có vai trò này tại tổ chức này.") from exc
+    if role == Role.TENANT_ADMIN and not user.is_staff:
+        # Tenant administrators may read their subtree in Django admin (read-only, scoped by admin.py).
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     audit(
         actor=actor,
         organization=organization,
