@@ -198,8 +198,16 @@ LOGGING = {
         # Request bodies and query strings may carry personal data: never log them.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.db.backends": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "weasyprint": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "weasyprint.progress": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
 # Demo data is loaded by the run command into an empty database.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo12345")
+
+# Official documents (Hướng dẫn 36-HD/VPTW): margins in mm (top, right, bottom, left); the font by file path.
+DOCUMENT_FONT_DIR = os.environ.get("DOCUMENT_FONT_DIR", "/usr/share/fonts/truetype/liberation2")
+DOCUMENT_MARGINS_MM = {"top": 20, "right": 15, "bottom": 20, "left": 30}
+DOCUMENT_RENDER_MAX_RETRIES = 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from .models import Organization, Role, RoleAssignment
@@ -45,6 +46,16 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     # The administrator keeps the tree and the accounts; candidates' personal data is not theirs to read.
     Role.TENANT_ADMIN: frozenset({Action.VIEW, Action.MANAGE_TREE, Action.MANAGE_ROLES, Action.MANAGE_MEMBER_COUNTS}),
 }
+
+
+def subtree_q(paths: list[str], field: str = "organization__path") -> Q:
+    """A filter for rows whose organization lies in one of the subtrees; no paths means no rows (fails closed)."""
+    if not paths:
+        return Q(pk__in=[])
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
 
 
 def _minimal_paths(paths: set[str]) -> list[str]:
@@ -94,6 +105,10 @@ class Access:
     def organizations(self, action: Action = Action.VIEW):
         """Organizations the user may act on for `action`: the union of the subtrees of their roles."""
         return Organization.objects.under_paths(self.paths(action))
+
+    def scope_q(self, action: Action = Action.VIEW, field: str = "organization__path") -> Q:
+        """Filter for rows attached to an organization (through `field`) inside the user's scope for `action`."""
+        return subtree_q(self.paths(action), field)
 
     def roots(self, action: Action = Action.VIEW) -> list[Organization]:
         """The highest nodes of the user's scope (their assignments, minus those covered by another)."""

@@ -1,1 +1,14 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("van-ban/yeu-cau/", views.document_request, name="document_request"),
+    path("van-ban/<int:pk>/", views.document_detail, name="document_detail"),
+    path("van-ban/<int:pk>/trang-thai/", views.document_status, name="document_status"),
+    path("van-ban/<int:pk>/tai-ve/", views.document_download, name="document_download"),
+    path("van-ban/<int:pk>/tao-lai/", views.document_retry, name="document_retry"),
+    path("to-chuc/<int:pk>/cong-van/", views.letter_list, name="letter_list"),
+    path("to-chuc/<int:pk>/cong-van/them/", views.letter_create, name="letter_create"),
+    path("cong-van/<int:pk>/", views.letter_detail, name="letter_detail"),
+]

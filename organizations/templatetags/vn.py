@@ -74,3 +74,12 @@ def ngay_van_ban(value):
 def stt(value):
     """Ordinal in tables of Party documents: 01, 02, ... 10."""
     return f"{int(value):02d}"
+
+
+@register.filter(name="ho_ten")
+def ho_ten(user):
+    """A person's name in Vietnamese order: family and middle names (last_name) then the given name (first_name)."""
+    if user is None:
+        return ""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()

@@ -1,6 +1,5 @@
-from tests.access.registry import UrlCase
-
 from organizations.models import RoleAssignment
+from tests.access.registry import UrlCase
 from tests.factories import make_user
 
 
@@ -23,8 +22,8 @@ CASES = {
     "role_revoke": UrlCase("manage_roles", _revoke),
     "member_counts": UrlCase("view"),
     "audit_log": UrlCase("manage_tree"),
-    # "tree_import": UrlCase("manage_tree"),
-    # "tree_export": UrlCase("view"),
-    # "member_counts_import": UrlCase("manage_member_counts"),
-    # "member_counts_export": UrlCase("view"),
+    "tree_import": UrlCase("manage_tree"),
+    "tree_export": UrlCase("view"),
+    "member_counts_import": UrlCase("manage_member_counts"),
+    "member_counts_export": UrlCase("view"),
 }

@@ -119,3 +119,10 @@ def test_error_pages_are_vietnamese_and_do_not_echo_the_url(client, world, setti
     assert response.status_code == 404
     assert "Không tìm thấy" in html
     assert "012345678901" not in html
+
+
+def test_names_show_in_vietnamese_order(client, world):
+    client.force_login(world.users["office_staff"])  # Nguyễn Thị Lan
+    html = client.get(reverse("home")).content.decode()
+    assert "Nguyễn Thị Lan" in html
+    assert "Lan Nguyễn" not in html

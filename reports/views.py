@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from config.errors import ApplicationError
+from organizations.access import Action
+from organizations.selectors import organization_get
+
+from . import selectors, services
+from .forms import LetterForm
+from .models import Document
+
+
+@login_required
+@require_POST
+def document_request(request):
+    try:
+        document = services.document_request(
+            actor=request.user, kind=request.POST.get("kind", ""), subject_id=int(request.POST.get("subject", "0"))
+        )
+    except (ValueError, ApplicationError) as error:
+        messages.error(request, getattr(error, "message", "Yêu cầu không hợp lệ."))
+        return redirect("home")
+    return redirect("document_detail", pk=document.pk)
+
+
+@login_required
+def document_detail(request, pk):
+    document = selectors.document_get(user=request.user, pk=pk)
+    return render(request, "reports/document_detail.html", {"document": document})
+
+
+@login_required
+def document_status(request, pk):
+    document = selectors.document_get(user=request.user, pk=pk)
+    return render(request, "reports/_document_status.html", {"document": document})
+
+
+@login_required
+def document_download(request, pk):
+    document = selectors.document_get(user=request.user, pk=pk)
+    if document.status != Document.Status.READY or not document.file:
+        raise Http404("Văn bản chưa sẵn sàng.")
+    filename = f"{document.get_kind_display()} {document.pk}.pdf"
+    return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=filename)
+
+
+@login_required
+@require_POST
+def document_retry(request, pk):
+    document = selectors.document_get(user=request.user, pk=pk)
+    services.document_retry(actor=request.user, document=document)
+    return redirect("document_detail", pk=document.pk)
+
+
+@login_required
+def letter_list(request, pk):
+    organization = organization_get(user=request.user, pk=pk)
+    letters = selectors.letters_of(user=request.user, organization=organization)[:100]
+    return render(request, "reports/letter_list.html", {"organization": organization, "letters": letters})
+
+
+@login_required
+def letter_create(request, pk):
+    organization = organization_get(user=request.user, pk=pk, action=Action.EDIT_PLANS)
+    form = LetterForm(request.POST or None, initial={"place": organization.place_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = services.letter_create(actor=request.user, organization=organization, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Đã lưu công văn.")
+            return redirect("letter_detail", pk=letter.pk)
+    return render(request, "reports/letter_form.html", {"organization": organization, "form": form})
+
+
+@login_required
+def letter_detail(request, pk):
+    letter = selectors.letter_get(user=request.user, pk=pk)
+    documents = selectors.documents_for_subject(user=request.user, kind=Document.Kind.LETTER, subject_id=letter.pk)
+    return render(request, "reports/letter_detail.html", {"letter": letter, "documents": documents})
