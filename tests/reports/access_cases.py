@@ -1,8 +1,7 @@
 import datetime as dt
 
-from tests.access.registry import UrlCase
-
 from reports.models import Document, Letter
+from tests.access.registry import UrlCase
 
 
 def _letter(org):
