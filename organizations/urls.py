@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_spreadsheets
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,4 +23,8 @@ urlpatterns = [
     path("to-chuc/<int:pk>/so-dang-vien/", views.member_counts, name="member_counts"),
     path("to-chuc/<int:pk>/nhat-ky/", views.audit_log, name="audit_log"),
     path("vai-tro/<int:pk>/thu-hoi/", views.role_revoke, name="role_revoke"),
+    path("to-chuc/<int:pk>/nhap-cay/", views_spreadsheets.tree_import, name="tree_import"),
+    path("to-chuc/<int:pk>/xuat-cay/", views_spreadsheets.tree_export, name="tree_export"),
+    path("to-chuc/<int:pk>/nhap-so-dang-vien/", views_spreadsheets.member_counts_import, name="member_counts_import"),
+    path("to-chuc/<int:pk>/xuat-so-dang-vien/", views_spreadsheets.member_counts_export, name="member_counts_export"),
 ]
