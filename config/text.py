@@ -44,7 +44,7 @@ def _letter_keys(word: str) -> tuple[str, str]:
 def collation_key(value: str | None) -> str:
     """A string that sorts like Vietnamese text (letters first, then tones), stable in any database."""
     letters, tones = _letter_keys(value or "")
-    return letters + "\x00" + tones
+    return letters + "\x01" + tones
 
 
 def person_sort_key(full_name: str | None) -> str:
@@ -53,4 +53,4 @@ def person_sort_key(full_name: str | None) -> str:
     if not words:
         return ""
     ordered = [words[-1], *words[:-1]]
-    return " ".join(_letter_keys(w)[0] for w in ordered) + "\x00" + " ".join(_letter_keys(w)[1] for w in ordered)
+    return " ".join(_letter_keys(w)[0] for w in ordered) + "\x01" + " ".join(_letter_keys(w)[1] for w in ordered)

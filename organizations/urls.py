@@ -5,6 +5,7 @@ from . import views, views_spreadsheets
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.health, name="health"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),

@@ -22,6 +22,16 @@ def _org_by_code(user, code: str, tenant_id: int) -> Organization | None:
     return access_for(user).organizations().filter(tenant_id=tenant_id, code=code.strip()).first()
 
 
+def health(request):
+    """Readiness probe for the load balancer and docker-compose: the database answers."""
+    from django.db import connection
+    from django.http import HttpResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @login_required
 def home(request):
     organization = request.organization

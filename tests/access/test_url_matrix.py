@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access.registry import ROLE_MAY, all_cases
 
-PUBLIC = {"login", "logout"}
+PUBLIC = {"login", "logout", "health"}
 
 
 def _url_names(patterns=None, namespace=None) -> set[str]:
@@ -94,3 +94,8 @@ def test_anonymous_is_sent_to_login(client, world):
         url, response = _request(client, name, case, world, world.commune)
         assert response.status_code == 302, f"{name} {url}: {response.status_code}"
         assert response["Location"].startswith(reverse("login")), name
+
+
+def test_health_answers_without_login(client, db):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200 and response.content == b"ok"
