@@ -415,7 +415,10 @@ def allocations_for_plan(*, user, plan: Plan) -> list[OrganizationAllocation]:
     _check_plan(user, plan)
     access = access_for(user)
     limited = not access.can(Action.VIEW, plan.issuer)
-    paths = access.paths(Action.VIEW) if limited else None
+    return _allocations(plan, paths=access.paths(Action.VIEW) if limited else None)
+
+
+def _allocations(plan: Plan, *, paths: list[str] | None) -> list[OrganizationAllocation]:
     grid = _grid(plan, paths=paths)
     result = []
     for row in grid.rows:
@@ -467,7 +470,18 @@ def annex_rows(*, user, plan: Plan, metric_code: str = Metric.ADMISSIONS, year: 
     """The annex "PHÂN BỔ CHỈ TIÊU": STT, organization, quota text "03 (01 HS)", and the total row.
 
     Rows are organizations with a quota or an exemption for the metric, in tree order (constant queries)."""
-    grid_rows = allocations_for_plan(user=user, plan=plan)
+    return _annex(plan, allocations_for_plan(user=user, plan=plan), metric_code=metric_code, year=year)
+
+
+def plan_annex_for_print(*, plan: Plan, metric_code: str = Metric.ADMISSIONS, year: int | None = None) -> Annex:
+    """The whole annex of the issuer's own plan, for the printed document built in a worker.
+
+    No user here: the caller (reports.services.document_request) has checked, at request time, that the
+    requester may print documents of the plan's issuer, and the issuer's own document lists all its rows."""
+    return _annex(plan, _allocations(plan, paths=None), metric_code=metric_code, year=year)
+
+
+def _annex(plan: Plan, grid_rows: list[OrganizationAllocation], *, metric_code: str, year: int | None) -> Annex:
     metric = Metric.objects.for_tenant(plan.tenant_id).filter(code=metric_code).order_by("tenant_id").first()
     abbreviations = {c.code: (c.abbreviation or c.name) for c in Category.objects.for_tenant(plan.tenant_id)}
     rows = []

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from organizations.models import Organization
-from organizations.templatetags.vn import format_document_date
+from organizations.templatetags.vn import format_document_date, format_number
 
 from .models import Document, Letter
 
@@ -23,6 +24,8 @@ class DocumentKind:
     template: str
     # (subject_id, parameters) -> (organization the document belongs to, data for the template)
     build: Callable[[int | None, dict], tuple[Organization, dict]]
+    # True when the subject is final (an issued plan): its first PDF is kept as the official copy, never redone.
+    is_final: Callable[[int], bool] | None = None
 
 
 def header_for(organization: Organization, *, number: str, place: str, on, letter_summary: str = "") -> dict:
@@ -85,8 +88,120 @@ def build_letter(subject_id: int | None, parameters: dict) -> tuple[Organization
     return letter.organization, data
 
 
+TARGETS_PLACEHOLDER = "(Các chỉ tiêu được in từ bảng chỉ tiêu của kế hoạch.)"
+SUBHEADING = re.compile(r"^\d+(\.\d+)*\.\s")
+
+
+def target_line(target, plan) -> str:
+    """One target as the plan prints it, built from the plan's data (the same figure the dashboards use)."""
+    subject = target.metric.name
+    if target.category_id:
+        subject += f" là {target.category.name.lower()}"
+    if target.scope != target.Scope.WHOLE:
+        subject += f" ({target.get_scope_display().lower()})"
+    period = target.period_text or (f"năm {plan.start_year}" if plan.kind == plan.Kind.ANNUAL else "")
+    unit = target.metric.unit
+    if target.kind == target.Kind.MINIMUM:
+        figure = f"từ {target.low:02d} {unit} trở lên"
+    elif target.kind == target.Kind.RANGE:
+        figure = (
+            f"từ {target.low:02d} {unit} trở lên"
+            if target.high is None
+            else f"{target.low:02d}-{target.high:02d} {unit}"
+        )
+    elif target.kind == target.Kind.RATE:
+        rate = format_number(target.rate_percent, 2).rstrip("0").rstrip(",")
+        figure = f"{rate}% ({format_number(target.floor)} {unit})"
+        if target.base_members:
+            as_of = f" tính đến {target.base_as_of:%d/%m/%Y}" if target.base_as_of else ""
+            figure += f" trên tổng số {format_number(target.base_members)} đảng viên{as_of}"
+    else:
+        figure = f"{target.low:02d} {unit}" if target.low is not None else ""
+    note = f" ({target.note[0].lower()}{target.note[1:]})" if target.note else ""
+    return f"- {subject}{' ' + period if period else ''}: {figure}{note}."
+
+
+def plan_body(plan, targets) -> list[dict]:
+    """Sections with their numerals; the targets placeholder (or, failing it, the end of the targets section)
+    receives the target lines built from data."""
+    from planning.selectors import ROMAN
+
+    target_lines = [target_line(t, plan) for t in targets]
+    sections = []
+    placed = False
+    for index, section in enumerate(plan.sections.order_by("order", "id")):
+        paragraphs = []
+        for line in lines(section.body):
+            if line == TARGETS_PLACEHOLDER:
+                paragraphs += [{"text": t, "sub": False} for t in target_lines]
+                placed = True
+            elif line not in ("-", "1.", "2.", "3."):
+                paragraphs.append({"text": line, "sub": bool(SUBHEADING.match(line))})
+        sections.append(
+            {
+                "numeral": ROMAN[index] if index < len(ROMAN) else str(index + 1),
+                "heading": section.heading,
+                "paragraphs": paragraphs,
+            }
+        )
+    if not placed and target_lines:
+        for section in sections:
+            if "mục tiêu" in section["heading"].lower():
+                section["paragraphs"] = [{"text": t, "sub": False} for t in target_lines] + section["paragraphs"]
+                break
+    return sections
+
+
+def _plan_is_issued(plan_id: int) -> bool:
+    from planning.models import Plan
+
+    return Plan.objects.filter(pk=plan_id).exclude(status=Plan.Status.DRAFT).exists()
+
+
+def build_plan(subject_id: int | None, parameters: dict) -> tuple[Organization, dict]:
+    from planning.models import Plan
+    from planning.selectors import plan_annex_for_print
+
+    plan = Plan.objects.select_related("issuer", "issuer__kind", "number").get(pk=subject_id)
+    targets = list(plan.targets.select_related("metric", "category").order_by("order", "id"))
+    annex = plan_annex_for_print(plan=plan)
+    number = plan.number_text
+    issued = f"{plan.issued_on:%d/%m/%Y}" if plan.issued_on else "…/…/…"
+    data = {
+        "title": f"Kế hoạch số {number}",
+        "draft": plan.is_draft,
+        "header": header_for(plan.issuer, number=number, place=plan.place, on=plan.issued_on),
+        "type_name": "KẾ HOẠCH",
+        "summary_line": plan.title,
+        "legal_bases": plan.legal_basis_lines(),
+        "preamble_closing": plan.preamble_closing,
+        "sections": plan_body(plan, targets),
+        "closing": {
+            "recipients": [line.lstrip("- ").strip() for line in plan.recipient_lines()],
+            "authority": plan.signer_authority,
+            "signer_title": plan.signer_title,
+            "signer_name": plan.signer_name,
+            "signed_note": "",
+        },
+        "annex": None,
+    }
+    if annex.rows:
+        data["annex"] = {
+            "title": annex.title,
+            "subtitle": f"(Kèm theo Kế hoạch số {number}, ngày {issued} của Ban Thường vụ {plan.issuer.name})",
+            "column": "Tổ chức đảng",
+            "rows": [{"stt": r.stt, "name": r.name, "text": r.text} for r in annex.rows],
+            "total": annex.total.text,
+            "notes": lines(plan.annex_note),
+        }
+    return plan.issuer, data
+
+
 KINDS: dict[str, DocumentKind] = {
     Document.Kind.LETTER: DocumentKind(Document.Kind.LETTER, "reports/documents/letter.html", build_letter),
+    Document.Kind.PLAN: DocumentKind(
+        Document.Kind.PLAN, "reports/documents/plan.html", build_plan, is_final=lambda pk: _plan_is_issued(pk)
+    ),
 }
 
 

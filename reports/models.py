@@ -85,3 +85,25 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"Công văn số {self.number}"
+
+
+class SignedCopy(models.Model):
+    """The scanned copy of a document after signature and seal, uploaded back and kept with it."""
+
+    document_kind = models.CharField("loại văn bản", max_length=32, choices=Document.Kind.choices)
+    subject_id = models.BigIntegerField("đối tượng")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField("bản quét", upload_to="signed/%Y/%m/")
+    checksum = models.CharField("mã kiểm tra SHA-256", max_length=64)
+    size = models.PositiveIntegerField("dung lượng (byte)")
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bản đã ký"
+        verbose_name_plural = "bản đã ký"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Bản đã ký {self.get_document_kind_display().lower()} {self.subject_id}"

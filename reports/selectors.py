@@ -44,3 +44,36 @@ def letter_get(*, user, pk) -> Letter:
 
 def documents_for_subject(*, user, kind: str, subject_id: int, limit: int = 10) -> list[Document]:
     return list(documents_visible(user=user).filter(kind=kind, subject_id=subject_id).order_by("-id")[:limit])
+
+
+def plan_for_documents(*, user, pk):
+    """A plan whose issuer is in the user's view scope (its printed copies are the issuer's documents)."""
+    from planning.models import Plan
+
+    try:
+        return (
+            Plan.objects.filter(access_for(user).scope_q(Action.VIEW, "issuer__path"))
+            .select_related("issuer", "number")
+            .get(pk=pk)
+        )
+    except (Plan.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy kế hoạch.") from exc
+
+
+def signed_copies_of(*, user, kind: str, subject_id: int) -> list:
+    from .models import SignedCopy
+
+    return list(
+        SignedCopy.objects.filter(access_for(user).scope_q(Action.VIEW), document_kind=kind, subject_id=subject_id)
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at")
+    )
+
+
+def signed_copy_get(*, user, pk):
+    from .models import SignedCopy
+
+    try:
+        return SignedCopy.objects.filter(access_for(user).scope_q(Action.VIEW)).get(pk=pk)
+    except (SignedCopy.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("Không tìm thấy bản đã ký.") from exc

@@ -51,9 +51,23 @@ def document_request(*, actor, kind: str, subject_id: int, parameters: dict | No
     except ObjectDoesNotExist as exc:  # an unknown subject looks the same as one out of scope
         raise Http404("Không tìm thấy văn bản.") from exc
     access_for(actor).require(Action.REQUEST_DOCUMENTS, organization)
+    final = final or bool(KINDS[kind].is_final and KINDS[kind].is_final(subject_id))
+    if final:
+        # The official copy of an issued plan is rendered once and kept: later requests get that same file.
+        official = (
+            Document.objects.filter(kind=kind, subject_id=subject_id, final=True)
+            .exclude(status=Document.Status.FAILED)
+            .order_by("id")
+            .first()
+        )
+        if official is not None:
+            return official
     key = fingerprint(kind, subject_id, parameters, data)
     existing = Document.objects.filter(kind=kind, subject_id=subject_id, fingerprint=key).first()
     if existing is not None:
+        if final and not existing.final:
+            Document.objects.filter(pk=existing.pk).update(final=True)
+            existing.final = True
         if existing.status == Document.Status.FAILED:
             return document_retry(actor=actor, document=existing)
         return existing
@@ -136,3 +150,39 @@ def letter_create(*, actor, organization, **fields):
     }
     with transaction.atomic():
         return Letter.objects.create(organization=organization, created_by=actor, **clean)
+
+
+SIGNED_COPY_MAX_BYTES = 20 * 1024 * 1024
+
+
+def signed_copy_upload(*, actor, plan, upload, note: str = ""):
+    """Keep the scanned signed copy of an issued plan. Only PDF files, at most 20 MB."""
+    import hashlib
+
+    from config.text import nfc
+
+    from .models import SignedCopy
+
+    access_for(actor).require(Action.EDIT_PLANS, plan.issuer)
+    if plan.status == plan.Status.DRAFT:
+        raise ApplicationError("Chỉ lưu bản đã ký của kế hoạch đã ban hành.")
+    if upload is None:
+        raise ApplicationError("Chưa chọn tệp.")
+    if upload.size > SIGNED_COPY_MAX_BYTES:
+        raise ApplicationError("Tệp quá lớn: tối đa 20 MB.")
+    content = upload.read()
+    if not content.startswith(b"%PDF-"):
+        raise ApplicationError("Tệp không phải PDF. Hãy quét văn bản đã ký thành tệp PDF.")
+    with transaction.atomic():
+        copy = SignedCopy(
+            document_kind=Document.Kind.PLAN,
+            subject_id=plan.pk,
+            organization=plan.issuer,
+            checksum=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            note=nfc(note),
+            uploaded_by=actor,
+        )
+        copy.file.save(f"ke-hoach-{plan.pk}-ban-ky.pdf", ContentFile(content), save=False)
+        copy.save()
+    return copy

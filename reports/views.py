@@ -82,3 +82,30 @@ def letter_detail(request, pk):
     letter = selectors.letter_get(user=request.user, pk=pk)
     documents = selectors.documents_for_subject(user=request.user, kind=Document.Kind.LETTER, subject_id=letter.pk)
     return render(request, "reports/letter_detail.html", {"letter": letter, "documents": documents})
+
+
+@login_required
+def plan_documents(request, pk):
+    plan = selectors.plan_for_documents(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.signed_copy_upload(
+                actor=request.user, plan=plan, upload=request.FILES.get("file"), note=request.POST.get("note", "")
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Đã lưu bản đã ký.")
+        return redirect("plan_documents", pk=plan.pk)
+    context = {
+        "plan": plan,
+        "documents": selectors.documents_for_subject(user=request.user, kind=Document.Kind.PLAN, subject_id=plan.pk),
+        "signed": selectors.signed_copies_of(user=request.user, kind=Document.Kind.PLAN, subject_id=plan.pk),
+    }
+    return render(request, "reports/plan_documents.html", context)
+
+
+@login_required
+def signed_copy_download(request, pk):
+    copy = selectors.signed_copy_get(user=request.user, pk=pk)
+    return FileResponse(copy.file.open("rb"), content_type="application/pdf", filename=f"ban-ky-{copy.pk}.pdf")

@@ -30,7 +30,27 @@ def _document(org):
     )
 
 
+def _signed(org):
+    from django.core.files.base import ContentFile
+
+    from reports.models import SignedCopy
+
+    copy = SignedCopy(document_kind="plan", subject_id=1, organization=org, checksum="0" * 64, size=9)
+    copy.file.save("thu.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    copy.save()
+    return copy
+
+
+def _issued_plan(org):
+    from planning.models import Plan
+    from tests.planning.access_cases import _plan
+
+    return _plan(org, Plan.Status.ISSUED)
+
+
 CASES = {
+    "plan_documents": UrlCase("view", lambda w, org: ([_issued_plan(org).pk], None)),
+    "signed_copy_download": UrlCase("view", lambda w, org: ([_signed(org).pk], None)),
     "document_request": UrlCase(
         "request_documents", lambda w, org: ([], {"kind": "letter", "subject": _letter(org).pk})
     ),
