@@ -124,6 +124,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# A task taken by a worker that dies (acks_late) goes back to the queue after this many seconds.
+# Idle workers look for such lost tasks every 10 seconds (kombu's default is every 100).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600")),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -212,3 +219,5 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo12345")
 DOCUMENT_FONT_DIR = os.environ.get("DOCUMENT_FONT_DIR", "/usr/share/fonts/truetype/liberation2")
 DOCUMENT_MARGINS_MM = {"top": 20, "right": 15, "bottom": 20, "left": 30}
 DOCUMENT_RENDER_MAX_RETRIES = 3
+# Seconds a worker waits after marking a document "rendering": 0 in use; the worker-kill drill sets it.
+DOCUMENT_RENDER_DELAY_SECONDS = float(os.environ.get("DOCUMENT_RENDER_DELAY_SECONDS", "0"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -114,6 +115,8 @@ def document_render(*, document_id: int) -> Document:
         document.attempts += 1
         document.started_at = timezone.now()
         document.save(update_fields=["status", "attempts", "started_at"])
+    if settings.DOCUMENT_RENDER_DELAY_SECONDS:
+        time.sleep(settings.DOCUMENT_RENDER_DELAY_SECONDS)
     kind = KINDS[document.kind]
     _organization, data = kind.build(document.subject_id, document.parameters)
     pdf = html_to_pdf(render_html(kind.template, data))

@@ -98,15 +98,10 @@ def celery_worker_process(_celery_worker_session: WorkerProcess) -> Iterator[Wor
         celery_app.conf.task_always_eager = eager
 
 
-@pytest.fixture(scope="session")
-def _celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[WorkerProcess]:
-    """Start the worker once; stop it (whole process group) after the last test, before the test database is
-    dropped (this fixture depends on django_db_setup, so it is torn down first)."""
-    if not settings.REDIS_URL:
-        pytest.fail("celery_worker_process cần REDIS_URL (tests marked `celery` need a Redis broker)")
-    with django_db_blocker.unblock():
-        database_url = _worker_database_url()
-
+def start_worker(
+    *, queue: str, database_url: str | None, log_path: Path, extra_env: dict | None = None
+) -> WorkerProcess:
+    """Start `celery -A config worker` consuming `queue` and wait until it answers a ping."""
     nodename = f"ptdv-test-{uuid.uuid4().hex[:8]}@%h"
     env = {
         **os.environ,
@@ -115,10 +110,10 @@ def _celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory)
         "REDIS_URL": settings.REDIS_URL,
         "CONN_MAX_AGE": "0",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     if database_url:
         env["DATABASE_URL"] = database_url
-    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
     command = [
         sys.executable,
         "-m",
@@ -129,7 +124,7 @@ def _celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory)
         "--pool=solo",
         "--concurrency=1",
         "-Q",
-        celery_app.conf.task_default_queue,
+        queue,
         "--without-mingle",
         "--without-gossip",
         "--without-heartbeat",
@@ -137,7 +132,7 @@ def _celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory)
         "-n",
         nodename,
     ]
-    with log_path.open("wb") as log_file:
+    with log_path.open("ab") as log_file:
         process = subprocess.Popen(
             command,
             cwd=REPO_ROOT,
@@ -159,6 +154,53 @@ def _celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory)
             if time.monotonic() > deadline:
                 pytest.fail(f"Celery worker not ready after {WORKER_START_TIMEOUT:.0f} s:\n{worker.log()}")
         worker.nodename = destination
+    except BaseException:
+        stop_worker(process)
+        raise
+    return worker
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    _stop(process)
+
+
+def kill_worker(worker: WorkerProcess) -> None:
+    """SIGKILL the worker's whole process group at once: no warm shutdown, no acknowledgement."""
+    try:
+        os.killpg(worker.process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    worker.process.wait(timeout=10)
+
+
+@pytest.fixture
+def worker_database_url(django_db_blocker) -> str | None:
+    with django_db_blocker.unblock():
+        return _worker_database_url()
+
+
+@pytest.fixture(scope="session")
+def _celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[WorkerProcess]:
+    """Start the worker once; stop it (whole process group) after the last test, before the test database is
+    dropped (this fixture depends on django_db_setup, so it is torn down first)."""
+    if not settings.REDIS_URL:
+        pytest.fail("celery_worker_process cần REDIS_URL (tests marked `celery` need a Redis broker)")
+    with django_db_blocker.unblock():
+        database_url = _worker_database_url()
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    worker = start_worker(queue=celery_app.conf.task_default_queue, database_url=database_url, log_path=log_path)
+    try:
         yield worker
     finally:
-        _stop(process)
+        _stop(worker.process)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Kinds, sectors, categories and metrics: a transactional test's flush empties the tables that the data
+    migrations filled, so tests that commit reinstall them first (idempotent)."""
+    from organizations.defaults import install_defaults
+    from planning.defaults import install_metrics
+
+    install_defaults()
+    install_metrics()
