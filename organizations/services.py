@@ -21,6 +21,7 @@ from .models import (
     RoleAssignment,
     Sector,
 )
+from .signals import subtree_moved
 
 
 def audit(*, actor, organization: Organization | None, kind: str, summary: str, data: dict | None = None) -> None:
@@ -33,6 +34,17 @@ def audit(*, actor, organization: Organization | None, kind: str, summary: str, 
         summary=summary[:400],
         data=data or {},
     )
+
+
+def node_move(node: Organization, new_parent: Organization) -> Organization:
+    """Move a node (and its subtree) under `new_parent` as its last child, and tell the apps that keep path copies.
+
+    The caller checks scope and validity and holds the transaction."""
+    old_path = node.path
+    Organization.objects.move(node, new_parent, "last-child")
+    node.refresh_from_db()
+    subtree_moved.send(sender=Organization, tenant_id=node.tenant_id, old_path=old_path, new_path=node.path)
+    return node
 
 
 def _clean_org_fields(*, tenant_id: int | None, name: str, code: str, kind: OrganizationKind, exclude_pk=None):
@@ -180,8 +192,7 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
     if new_parent.path == old_parent_path:
         raise ApplicationError("Tổ chức đã trực thuộc tổ chức này.")
     old_parent = Organization.objects.get(path=old_parent_path)
-    Organization.objects.move(organization, new_parent, "last-child")
-    organization.refresh_from_db()
+    node_move(organization, new_parent)
     audit(
         actor=actor,
         organization=organization,
@@ -226,7 +237,8 @@ def organization_dissolve(
         if successor.is_dissolved:
             raise ApplicationError("Tổ chức kế thừa đã giải thể.")
         for child in list(active_children):
-            Organization.objects.move(child, successor, "last-child")
+            node_move(child, successor)
+            successor.refresh_from_db()
         organization.refresh_from_db()
     elif active_children.exists():
         raise ApplicationError(

@@ -26,7 +26,7 @@ from config.text import fold
 from .access import Action, access_for
 from .bulk import NodeSpec, bulk_add
 from .models import AuditEvent, Organization, OrganizationKind, Sector
-from .services import audit
+from .services import audit, node_move
 from .spreadsheets import (
     ACTION_CREATE,
     ACTION_MOVE,
@@ -362,7 +362,7 @@ class _TreePlan:
             node = Organization.objects.get(pk=item.existing.pk)
             parent_code = item.parent_row or item.parent_org.code
             target = Organization.objects.get(tenant_id=self.at.tenant_id, code=parent_code)
-            Organization.objects.move(node, target, "last-child")
+            node_move(node, target)
         counts = {
             "created": len(new),
             "updated": sum(1 for i in updated if not i.moves),
