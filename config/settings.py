@@ -124,6 +124,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# PDF renders go to their own queue, so a deployment can give them their own workers; workers consume
+# "celery,documents" by default (docker-compose.yml).
+DOCUMENT_QUEUE = os.environ.get("DOCUMENT_QUEUE", "documents")
 # A task taken by a worker that dies (acks_late) goes back to the queue after this many seconds.
 # Idle workers look for such lost tasks every 10 seconds (kombu's default is every 100).
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -29,7 +29,7 @@ def _enqueue(document_id: int) -> None:
     from .tasks import render_document
 
     try:
-        render_document.delay(document_id)
+        render_document.apply_async((document_id,), queue=settings.DOCUMENT_QUEUE)
     except Exception as exc:  # the broker is down: kombu and redis raise several types
         if settings.CELERY_TASK_ALWAYS_EAGER:
             raise

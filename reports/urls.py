@@ -3,6 +3,10 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("to-chuc/<int:pk>/", views.dashboard, name="dashboard"),
+    path("to-chuc/<int:pk>/dien-bien/", views.dashboard_flow, name="dashboard_flow"),
+    path("to-chuc/<int:pk>/canh-bao/", views.dashboard_flags, name="dashboard_flags"),
+    path("to-chuc/<int:pk>/xuat/<slug:table>/", views.dashboard_export, name="dashboard_export"),
     path("van-ban/yeu-cau/", views.document_request, name="document_request"),
     path("van-ban/<int:pk>/", views.document_detail, name="document_detail"),
     path("van-ban/<int:pk>/trang-thai/", views.document_status, name="document_status"),

@@ -8,7 +8,7 @@ from config.errors import ApplicationError
 from organizations.access import Action
 from organizations.selectors import organization_get
 
-from . import selectors, services
+from . import dashboards, exports, selectors, services
 from .forms import LetterForm
 from .models import Document
 
@@ -109,3 +109,48 @@ def plan_documents(request, pk):
 def signed_copy_download(request, pk):
     copy = selectors.signed_copy_get(user=request.user, pk=pk)
     return FileResponse(copy.file.open("rb"), content_type="application/pdf", filename=f"ban-ky-{copy.pk}.pdf")
+
+
+def _dashboard_args(request) -> dict:
+    try:
+        year = int(request.GET.get("nam", "")) or None
+    except ValueError:
+        year = None
+    if year is not None and not 2000 <= year <= 2100:
+        year = None
+    plan = request.GET.get("ke_hoach") or None
+    return {"year": year, "plan_id": plan if plan and plan.isdigit() else None}
+
+
+@login_required
+def dashboard(request, pk):
+    organization = organization_get(user=request.user, pk=pk)
+    progress = dashboards.quota_progress(user=request.user, organization=organization, **_dashboard_args(request))
+    context = {"organization": organization, "progress": progress, "years": dashboards.year_choices()}
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def dashboard_flow(request, pk):
+    organization = organization_get(user=request.user, pk=pk)
+    flow = dashboards.flow(user=request.user, organization=organization, year=_dashboard_args(request)["year"])
+    context = {"organization": organization, "flow": flow, "years": dashboards.year_choices()}
+    return render(request, "reports/dashboard_flow.html", context)
+
+
+@login_required
+def dashboard_flags(request, pk):
+    organization = organization_get(user=request.user, pk=pk)
+    progress = dashboards.quota_progress(user=request.user, organization=organization, **_dashboard_args(request))
+    flags = dashboards.red_flags(user=request.user, organization=organization, progress=progress)
+    context = {"organization": organization, "progress": progress, "flags": flags, "years": dashboards.year_choices()}
+    return render(request, "reports/dashboard_flags.html", context)
+
+
+@login_required
+def dashboard_export(request, pk, table):
+    organization = organization_get(user=request.user, pk=pk)
+    if table not in exports.TABLES:
+        raise Http404("Không có bảng này.")
+    content, filename = exports.TABLES[table](user=request.user, organization=organization, **_dashboard_args(request))
+    return exports.xlsx_response(content, filename)

@@ -124,6 +124,11 @@ def test_compose_celery_app_imports(services):
     app.loader.import_default_modules()
     assert "config.ping" in app.tasks
     assert f"-A {app_name}" in _healthcheck(services["worker"])
+    # The worker consumes the default queue and the queue the PDF renders are sent to.
+    from django.conf import settings
+
+    queues = argv[argv.index("-Q") + 1].split(",")
+    assert app.conf.task_default_queue in queues and settings.DOCUMENT_QUEUE in queues
 
 
 def test_dockerfile_installs_pinned_base_requirements():

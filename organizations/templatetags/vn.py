@@ -83,3 +83,16 @@ def ho_ten(user):
         return ""
     name = f"{user.last_name} {user.first_name}".strip()
     return name or user.get_username()
+
+
+@register.filter(name="phan_tram_ty_le")
+def phan_tram_ty_le(fraction, decimals=0):
+    """A fraction (0.25) as a Vietnamese percentage ("25%")."""
+    if fraction is None or fraction == "":
+        return ""
+    return format_percent(Decimal(str(fraction)) * 100, int(decimals))
+
+
+@register.filter(name="get_item")
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

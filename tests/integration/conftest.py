@@ -188,7 +188,8 @@ def _celery_worker_session(django_db_setup, django_db_blocker, tmp_path_factory)
     with django_db_blocker.unblock():
         database_url = _worker_database_url()
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
-    worker = start_worker(queue=celery_app.conf.task_default_queue, database_url=database_url, log_path=log_path)
+    queues = f"{celery_app.conf.task_default_queue},{settings.DOCUMENT_QUEUE}"
+    worker = start_worker(queue=queues, database_url=database_url, log_path=log_path)
     try:
         yield worker
     finally:

@@ -72,12 +72,12 @@ def test_pdf_requested_on_the_page_is_rendered_by_a_worker(client, reference_dat
 
 
 def test_worker_killed_mid_render_still_yields_exactly_one_ready_document(
-    client, reference_data, worker_database_url, tmp_path
+    client, reference_data, worker_database_url, tmp_path, settings
 ):
+    # A queue of its own, so that the session's worker (if started by an earlier test) does not take the task.
     queue = f"drill-{uuid.uuid4().hex[:8]}"
-    routes = celery_app.conf.task_routes
+    settings.DOCUMENT_QUEUE = queue
     eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_routes = {"reports.tasks.render_document": {"queue": queue}}
     celery_app.conf.task_always_eager = False
     # The dying worker pauses 30 s inside the render; both restore a lost task after 2 s of invisibility.
     common = {"CELERY_VISIBILITY_TIMEOUT": "2"}
@@ -116,7 +116,6 @@ def test_worker_killed_mid_render_still_yields_exactly_one_ready_document(
         assert document.attempts == 2  # one interrupted, one complete
         assert document.file.read().startswith(b"%PDF")
     finally:
-        celery_app.conf.task_routes = routes
         celery_app.conf.task_always_eager = eager
         stop_worker(first.process)
         if second is not None:

@@ -49,6 +49,10 @@ def _issued_plan(org):
 
 
 CASES = {
+    "dashboard": UrlCase("view"),
+    "dashboard_flow": UrlCase("view"),
+    "dashboard_flags": UrlCase("view"),
+    "dashboard_export": UrlCase("view", lambda w, org: ([org.pk, "chi-tieu"], None)),
     "plan_documents": UrlCase("view", lambda w, org: ([_issued_plan(org).pk], None)),
     "signed_copy_download": UrlCase("view", lambda w, org: ([_signed(org).pk], None)),
     "document_request": UrlCase(

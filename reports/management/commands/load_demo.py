@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from config.errors import ApplicationError
 from organizations.demo import DEMO_USERS, SUPERUSER, demo_load
 from organizations.models import Organization
+from reports.demo import activity_load
 
 
 def _number(value: int) -> str:
@@ -14,7 +15,8 @@ def _number(value: int) -> str:
 class Command(BaseCommand):
     help = (
         "Nạp dữ liệu mẫu: Tỉnh ủy Lâm Đồng, Thành ủy Hà Nội, Tỉnh ủy Lào Cai (theo các kế hoạch mẫu), "
-        "số đảng viên tại 31/12/2023 và 31/12/2024, một tài khoản cho mỗi vai trò. Chạy lại không tạo trùng."
+        "số đảng viên tại 31/12/2023 và 31/12/2024, một tài khoản cho mỗi vai trò, kế hoạch năm 2025 của Huyện ủy "
+        "Đơn Dương với phân bổ chỉ tiêu và quần chúng qua các bước kết nạp. Chạy lại không tạo trùng."
     )
 
     def add_arguments(self, parser):
@@ -45,6 +47,8 @@ class Command(BaseCommand):
                     f"trong đó {_number(tenant.cells)} chi bộ; số đảng viên {members}; {tenant.accounts} tài khoản."
                 )
             )
+        for line in activity_load():
+            self.stdout.write(line)
         if report.superuser_created:
             self.stdout.write(self.style.SUCCESS(f"Đã tạo tài khoản quản trị Django “{SUPERUSER.username}”."))
         self._print_accounts()
