@@ -117,6 +117,7 @@ class QuotaProgress:
     own_row: Row | None = None
     elapsed: Decimal = Decimal(0)
     plans: list[Plan] = field(default_factory=list)
+    period_name: str = "cả năm"
 
     @property
     def period_label(self) -> str:
@@ -206,21 +207,48 @@ def plan_for(*, organization: Organization, year: int, plan_id=None) -> Plan | N
     )
 
 
+PERIODS = {
+    "nam": ("cả năm", (1, 1), (12, 31)),
+    "6-thang-dau": ("6 tháng đầu năm", (1, 1), (6, 30)),
+    "6-thang-cuoi": ("6 tháng cuối năm", (7, 1), (12, 31)),
+    "quy-1": ("quý I", (1, 1), (3, 31)),
+    "quy-2": ("quý II", (4, 1), (6, 30)),
+    "quy-3": ("quý III", (7, 1), (9, 30)),
+    "quy-4": ("quý IV", (10, 1), (12, 31)),
+}
+
+
 def quota_progress(
-    *, user, organization: Organization, year: int | None = None, plan_id=None, today: dt.date | None = None
+    *,
+    user,
+    organization: Organization,
+    year: int | None = None,
+    plan_id=None,
+    period: str = "nam",
+    today: dt.date | None = None,
 ) -> QuotaProgress:
     """Quota and results for each organization directly below `organization` and for the whole subtree.
 
     Visibility: `organization` must be in the user's view scope (404 outside, through access.require); every
-    figure is of its subtree only. Achieved = counted events dated in the year (admission decisions, awareness
+    figure is of its subtree only. Achieved = counted events dated in the period (admission decisions, awareness
     certificates, recognitions), never current stages. Totals are over the whole subtree, grandchildren included.
     """
     access_for(user).require(Action.VIEW, organization)
+    return quota_progress_of(organization=organization, year=year, plan_id=plan_id, period=period, today=today)
+
+
+def quota_progress_of(
+    *, organization: Organization, year: int | None, plan_id=None, period: str = "nam", today: dt.date | None = None
+) -> QuotaProgress:
+    """The figures of quota_progress without a user: for the printed report built in a worker, after the request
+    was checked (reports.services.document_request requires the right to print documents of the organization)."""
     today = today or dt.date.today()
     year = year or default_year(organization=organization, today=today)
     plan = plan_for(organization=organization, year=year, plan_id=plan_id)
     start, end = _period(year, plan)
     year = start.year
+    label, (first_month, first_day), (last_month, last_day) = PERIODS.get(period, PERIODS["nam"])
+    start, end = dt.date(year, first_month, first_day), dt.date(year, last_month, last_day)
     columns = _columns(plan, year)
     children = list(
         Organization.objects.filter(path__startswith=organization.path, depth=organization.depth + 1)
@@ -307,7 +335,9 @@ def quota_progress(
             return 0  # sector columns are summed from the rows below
         return by_child_kind.get((prefix, column.event_kind), 0) if column.event_kind else 0
 
-    elapsed = _elapsed(start, end, today)
+    # Share of the year gone by at the end of the period (or today): quotas are annual.
+    elapsed = _elapsed(dt.date(year, 1, 1), dt.date(year, 12, 31), min(today, end))
+    from_january = start == dt.date(year, 1, 1)
     rows: list[Row] = []
     for child in children:
         cells = {}
@@ -323,7 +353,11 @@ def quota_progress(
         row.has_children = child.numchild > 0
         main = row.main
         # Behind for the time of year: below three quarters of the pro-rata share of the quota.
-        row.behind = bool(main.quota) and Decimal(main.achieved) < Decimal(main.quota) * elapsed * Decimal("0.75")
+        row.behind = (
+            from_january
+            and bool(main.quota)
+            and Decimal(main.achieved) < Decimal(main.quota) * elapsed * Decimal("0.75")
+        )
         rows.append(row)
 
     # The node's own events (a cell dashboard, or events recorded at a committee itself).
@@ -341,7 +375,9 @@ def quota_progress(
     plans = list(
         Plan.objects.filter(issuer=organization).exclude(status=Plan.Status.SUPERSEDED).order_by("-start_year", "-id")
     )
-    return QuotaProgress(organization, plan, year, start, end, columns, rows, total, own_row, elapsed, plans)
+    progress = QuotaProgress(organization, plan, year, start, end, columns, rows, total, own_row, elapsed, plans)
+    progress.period_name = label
+    return progress
 
 
 def organization_for_dashboard(*, user, pk) -> Organization:

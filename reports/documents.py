@@ -197,8 +197,102 @@ def build_plan(subject_id: int | None, parameters: dict) -> tuple[Organization, 
     return plan.issuer, data
 
 
+def _progress_line(label: str, cell, *, unit: str = "") -> str:
+    text = f"{label}: {format_number(cell.achieved)}{(' ' + unit) if unit else ''}"
+    if cell.quota is not None:
+        text += f" / chỉ tiêu {format_number(cell.quota)}, đạt {format_number(cell.percent, 1)}%"
+    return text
+
+
+def build_progress_report(subject_id: int | None, parameters: dict) -> tuple[Organization, dict]:
+    """The committee's progress report for a period: the figures of reports.dashboards, nothing retyped."""
+    import datetime as dt
+
+    from planning.models import format_document_number, issuer_code_of
+
+    from .dashboards import quota_progress_of
+
+    organization = Organization.objects.select_related("kind").get(pk=subject_id)
+    progress = quota_progress_of(
+        organization=organization,
+        year=parameters.get("year"),
+        plan_id=parameters.get("plan_id"),
+        period=parameters.get("period", "nam"),
+    )
+    today = dt.date.fromisoformat(parameters["on"]) if parameters.get("on") else dt.date.today()
+    main_column = progress.columns[0]
+    total = progress.total
+    period_text = f"{progress.period_name} {progress.year}"
+    intro = []
+    if progress.plan is not None:
+        issued = f", ngày {progress.plan.issued_on:%d/%m/%Y}" if progress.plan.issued_on else ""
+        intro.append(
+            f"Thực hiện Kế hoạch số {progress.plan.number_text}{issued} của Ban Thường vụ {organization.name} về "
+            f"{progress.plan.title[0].lower()}{progress.plan.title[1:]}, Ban Thường vụ {organization.name} báo cáo "
+            f"kết quả {period_text} như sau:"
+        )
+    else:
+        intro.append(f"Ban Thường vụ {organization.name} báo cáo kết quả phát triển đảng viên {period_text} như sau:")
+    results = [
+        f"- Tính đến ngày {min(progress.end, today):%d/%m/%Y}, toàn đảng bộ "
+        + _progress_line(main_column.label.lower(), total.cell(main_column.key), unit="đảng viên")
+        + ("" if total.cell(main_column.key).quota is None else " kế hoạch năm")
+        + "."
+    ]
+    for column in progress.columns[1:]:
+        results.append("- " + _progress_line(column.label, total.cell(column.key)) + ".")
+    results.append(
+        f"- Số quần chúng đã được chi bộ, đảng ủy cơ sở đề nghị kết nạp, có thể kết nạp trong kỳ: "
+        f"{format_number(total.pipeline)}."
+    )
+    behind = [row.label for row in progress.rows if row.behind]
+    assessment = (
+        [f"- Các tổ chức đạt dưới tiến độ chỉ tiêu năm: {', '.join(behind)}."]
+        if behind
+        else ["- Các tổ chức trực thuộc đều bảo đảm tiến độ thực hiện chỉ tiêu."]
+    )
+    quota_columns = [c for c in progress.columns if c.has_quota]
+    table_rows = [
+        {
+            "stt": f"{index:02d}",
+            "name": row.label,
+            "cells": [row.cell(c.key) for c in quota_columns],
+            "pipeline": row.pipeline,
+        }
+        for index, row in enumerate(progress.rows, start=1)
+    ]
+    parent_path = organization.path[: -organization.steplen]
+    parent = Organization.objects.filter(path=parent_path).values_list("name", flat=True).first()
+    number = format_document_number(None, "BC", issuer_code_of(organization))
+    data = {
+        "title": f"Báo cáo kết quả phát triển đảng viên {period_text}",
+        "draft": False,
+        "header": header_for(organization, number=number, place="", on=today),
+        "type_name": "BÁO CÁO",
+        "summary_line": f"kết quả thực hiện kế hoạch phát triển đảng viên {period_text}",
+        "intro": intro,
+        "results": results,
+        "assessment": assessment,
+        "columns": [c.label for c in quota_columns],
+        "rows": table_rows,
+        "total": {"cells": [total.cell(c.key) for c in quota_columns], "pipeline": total.pipeline},
+        "closing": {
+            "recipients": ([f"Ban Tổ chức {parent} (b/c),"] if parent else [])
+            + [f"Lưu Văn phòng {organization.name}."],
+            "authority": parameters.get("authority") or "T/M BAN THƯỜNG VỤ",
+            "signer_title": parameters.get("signer_title", ""),
+            "signer_name": parameters.get("signer_name", ""),
+            "signed_note": "",
+        },
+    }
+    return organization, data
+
+
 KINDS: dict[str, DocumentKind] = {
     Document.Kind.LETTER: DocumentKind(Document.Kind.LETTER, "reports/documents/letter.html", build_letter),
+    Document.Kind.PROGRESS_REPORT: DocumentKind(
+        Document.Kind.PROGRESS_REPORT, "reports/documents/progress_report.html", build_progress_report
+    ),
     Document.Kind.PLAN: DocumentKind(
         Document.Kind.PLAN, "reports/documents/plan.html", build_plan, is_final=lambda pk: _plan_is_issued(pk)
     ),

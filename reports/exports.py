@@ -15,8 +15,10 @@ def _number(value):
     return float(value) if value is not None else None
 
 
-def quota_table(*, user, organization, year=None, plan_id=None) -> tuple[bytes, str]:
-    progress = dashboards.quota_progress(user=user, organization=organization, year=year, plan_id=plan_id)
+def quota_table(*, user, organization, year=None, plan_id=None, period="nam") -> tuple[bytes, str]:
+    progress = dashboards.quota_progress(
+        user=user, organization=organization, year=year, plan_id=plan_id, period=period
+    )
     headers = ["STT", "Tổ chức"]
     for column in progress.columns:
         if column.has_quota:
@@ -50,7 +52,7 @@ def quota_table(*, user, organization, year=None, plan_id=None) -> tuple[bytes, 
     return write_xlsx(dataset, title=title), f"chi-tieu-{progress.year}-{slugify(organization.code)}"
 
 
-def flow_table(*, user, organization, year=None, plan_id=None) -> tuple[bytes, str]:
+def flow_table(*, user, organization, year=None, plan_id=None, period="nam") -> tuple[bytes, str]:
     flow = dashboards.flow(user=user, organization=organization, year=year)
     dataset = tablib.Dataset(headers=["Bảng", "Mục", "Giá trị", "Giá trị so sánh"])
     for _, label, n in flow.stage_counts:
@@ -70,7 +72,7 @@ def flow_table(*, user, organization, year=None, plan_id=None) -> tuple[bytes, s
     return write_xlsx(dataset, title=f"Diễn biến {flow.year}"), f"dien-bien-{flow.year}-{slugify(organization.code)}"
 
 
-def flags_table(*, user, organization, year=None, plan_id=None) -> tuple[bytes, str]:
+def flags_table(*, user, organization, year=None, plan_id=None, period="nam") -> tuple[bytes, str]:
     progress = dashboards.quota_progress(user=user, organization=organization, year=year, plan_id=plan_id)
     flags = dashboards.red_flags(user=user, organization=organization, progress=progress, limit=100_000)
     dataset = tablib.Dataset(headers=["Cảnh báo", "Tổ chức", "Trực thuộc", "Số liệu"])

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -13,12 +15,33 @@ from .forms import LetterForm
 from .models import Document
 
 
+def _document_parameters(kind: str, data) -> dict:
+    """The parameters a kind of document accepts from its form (a progress report: year, period, plan)."""
+    if kind != Document.Kind.PROGRESS_REPORT:
+        return {}
+    try:
+        year = int(data.get("nam", ""))
+    except ValueError:
+        year = None
+    plan = data.get("ke_hoach", "")
+    return {
+        "year": year if year and 2000 <= year <= 2100 else None,
+        "period": data.get("ky") if data.get("ky") in dashboards.PERIODS else "nam",
+        "plan_id": int(plan) if plan.isdigit() else None,
+        "on": dt.date.today().isoformat(),
+    }
+
+
 @login_required
 @require_POST
 def document_request(request):
+    kind = request.POST.get("kind", "")
     try:
         document = services.document_request(
-            actor=request.user, kind=request.POST.get("kind", ""), subject_id=int(request.POST.get("subject", "0"))
+            actor=request.user,
+            kind=kind,
+            subject_id=int(request.POST.get("subject", "0")),
+            parameters=_document_parameters(kind, request.POST),
         )
     except (ValueError, ApplicationError) as error:
         messages.error(request, getattr(error, "message", "Yêu cầu không hợp lệ."))
@@ -119,14 +142,25 @@ def _dashboard_args(request) -> dict:
     if year is not None and not 2000 <= year <= 2100:
         year = None
     plan = request.GET.get("ke_hoach") or None
-    return {"year": year, "plan_id": plan if plan and plan.isdigit() else None}
+    period = request.GET.get("ky", "nam")
+    return {
+        "year": year,
+        "plan_id": plan if plan and plan.isdigit() else None,
+        "period": period if period in dashboards.PERIODS else "nam",
+    }
 
 
 @login_required
 def dashboard(request, pk):
     organization = organization_get(user=request.user, pk=pk)
     progress = dashboards.quota_progress(user=request.user, organization=organization, **_dashboard_args(request))
-    context = {"organization": organization, "progress": progress, "years": dashboards.year_choices()}
+    context = {
+        "organization": organization,
+        "progress": progress,
+        "years": dashboards.year_choices(),
+        "periods": dashboards.PERIODS,
+        "period": _dashboard_args(request)["period"],
+    }
     return render(request, "reports/dashboard.html", context)
 
 
@@ -134,6 +168,7 @@ def dashboard(request, pk):
 def dashboard_flow(request, pk):
     organization = organization_get(user=request.user, pk=pk)
     flow = dashboards.flow(user=request.user, organization=organization, year=_dashboard_args(request)["year"])
+    flow.period = "nam"
     context = {"organization": organization, "flow": flow, "years": dashboards.year_choices()}
     return render(request, "reports/dashboard_flow.html", context)
 

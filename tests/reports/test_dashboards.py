@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from candidates.stages import EventKind, Stage
+from candidates.stages import Stage
 from organizations.models import MemberCountSnapshot, Role
 from reports import dashboards
 from tests.factories import grant, make_org, make_tenant, make_user, make_wide_tree
@@ -17,37 +17,6 @@ from tests.factories import grant, make_org, make_tenant, make_user, make_wide_t
 from . import scenarios
 
 TODAY = dt.date(2023, 12, 31)
-
-
-@pytest.fixture
-def kim_bang(db):
-    """Seed 003: Huyện ủy Kim Bảng, annual quota 145 for 2023, admitted 148 (102,1%), in cells two levels down."""
-    province = make_tenant("Đảng bộ tỉnh Hà Nam", "HANAM")
-    district = make_org(province, "Huyện ủy Kim Bảng", "huyen-uy", "KB")
-    communes = [
-        make_org(district, name, "dang-uy-xa", f"KB-{i}")
-        for i, name in enumerate(["Đảng bộ thị trấn Quế", "Đảng bộ xã Nhật Tân", "Đảng bộ xã Tân Sơn"], start=1)
-    ]
-    cells = {
-        c: [make_org(c, f"Chi bộ thôn {k} ({c.code})", "chi-bo", f"{c.code}-T{k}") for k in (1, 2)] for c in communes
-    }
-    district.refresh_from_db()
-    for commune in communes:
-        commune.refresh_from_db()
-    plan = scenarios.issued_plan(district, 2023, 145, dict(zip(communes, [50, 50, 45], strict=True)))
-    # 52 + 51 + 45 = 148 admissions dated 2023, all recorded at the cells (grandchildren of the district).
-    for commune, (first, second) in zip(communes, [(30, 22), (26, 25), (20, 25)], strict=True):
-        scenarios.events(cells[commune][0], first)
-        scenarios.events(cells[commune][1], second)
-    # Not counted: a decision of 2022, a voided (corrected) decision of 2023, an awareness certificate.
-    scenarios.events(cells[communes[0]][0], 5, on=dt.date(2022, 12, 30))
-    scenarios.events(cells[communes[1]][0], 3, voided=True)
-    scenarios.events(cells[communes[2]][0], 7, kind=EventKind.TRAINED, stage=Stage.TRAINED)
-    # Proposed by the cell: could still be admitted.
-    scenarios.events(cells[communes[2]][1], 4, kind=EventKind.CELL_RESOLUTION, stage=Stage.CELL_PROPOSED)
-    board = make_user("btc_kimbang", full_name="Lê Văn Bình")
-    grant(board, district, Role.REVIEW_BOARD)
-    return district, communes, cells, plan, board
 
 
 def test_quota_progress_seed_003_rows_and_totals(kim_bang):
