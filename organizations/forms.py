@@ -22,6 +22,8 @@ class VietnameseFormMixin:
                 field.error_messages.setdefault(key, message)
                 if key in ("required", "invalid", "invalid_choice"):
                     field.error_messages[key] = message
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
+                field.empty_label = "— Chọn —" if field.required else "— Không chọn —"
             if isinstance(field, forms.DateField):
                 field.error_messages["invalid"] = "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy (ví dụ 15/01/2025)."
             if isinstance(field, forms.IntegerField):

@@ -385,6 +385,21 @@ def activity_load(*, today: dt.date | None = None) -> list[str]:
                 start = today - dt.timedelta(days=200)
             builder.candidate(cells[(index + 2) % len(cells)], pupil=False, start=start, last_step=last)
             created += 1
+    # The demo cell secretary's own cell: a full pipeline, with a decision coming due and one overdue.
+    secretary_cell = Organization.objects.get(role_assignments__user__username="ld_bithu")
+    for last, days_ago in (
+        ("outstanding", 20),
+        ("trained", 60),
+        ("trained", 120),
+        ("dossier", 150),
+        ("cell_resolution", 175),
+        ("cell_resolution", 240),
+        ("ceremony", 200),
+    ):
+        builder.candidate(secretary_cell, pupil=False, start=today - dt.timedelta(days=days_ago), last_step=last)
+        created += 1
+    builder.candidate(secretary_cell, pupil=False, start=today + dt.timedelta(days=1), last_step="outstanding")
+    created += 1
     return [
         f"Đã nạp kế hoạch số {plan.number_text} của Huyện ủy Đơn Dương (15 tổ chức cơ sở, 91 chỉ tiêu).",
         f"Đã nạp {created} quần chúng mẫu với các bước kết nạp năm 2024, 2025 và đang xét.",
