@@ -1,7 +1,6 @@
 """Candidate list and class results from spreadsheets: preview, Vietnamese row errors, all or nothing."""
 
 import io
-import time
 
 import openpyxl
 import pytest
@@ -99,16 +98,16 @@ def test_candidate_import_page_previews_then_writes_on_confirmation(client, worl
 
 
 @pytest.mark.django_db
-def test_candidates_import_file_takes_10000_rows_in_under_30_seconds(world):
+def test_candidates_import_file_takes_10000_rows_in_one_go(world, django_assert_max_num_queries):
+    """10,000 rows over 100 cells are written with a bounded number of statements (lookups cached, bulk writes).
+    The time (under 30 s required) is measured by bench/candidates_bench.py, not by a timed test."""
     make_wide_tree(world.root, communes=2, cells_per_commune=50)
     codes = [f"{world.root.code}-X{c}-C{k}" for c in range(2) for k in range(50)]
     data = xlsx(candidate_rows(codes, 10_000))
-    started = time.perf_counter()
-    result = candidates_import_file(actor=None, at=world.root, source=data, filename="10000.xlsx")
-    elapsed = time.perf_counter() - started
+    with django_assert_max_num_queries(2_000):
+        result = candidates_import_file(actor=None, at=world.root, source=data, filename="10000.xlsx")
     assert result.is_valid, result.error_lines()[:5]
     assert Candidate.objects.count() == 10_000
-    assert elapsed < 30, f"{elapsed:.1f} s"
 
 
 @pytest.mark.django_db
