@@ -460,6 +460,7 @@ def class_detail(request, pk):
     enrolments = selectors.class_enrolments(user=request.user, training_class=training_class)
     context = {"training_class": training_class, "enrolments": enrolments}
     context["can_manage"] = bool(request.access.paths(Action.MANAGE_CANDIDATES))
+    context["can_edit"] = request.access.can(Action.MANAGE_CANDIDATES, training_class.organization)
     return render(request, "candidates/class_detail.html", context)
 
 

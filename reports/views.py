@@ -67,7 +67,7 @@ def document_download(request, pk):
     if document.status != Document.Status.READY or not document.file:
         raise Http404("Văn bản chưa sẵn sàng.")
     filename = f"{document.get_kind_display()} {document.pk}.pdf"
-    return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=filename)
+    return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=filename, as_attachment=True)
 
 
 @login_required
@@ -131,7 +131,9 @@ def plan_documents(request, pk):
 @login_required
 def signed_copy_download(request, pk):
     copy = selectors.signed_copy_get(user=request.user, pk=pk)
-    return FileResponse(copy.file.open("rb"), content_type="application/pdf", filename=f"ban-ky-{copy.pk}.pdf")
+    return FileResponse(
+        copy.file.open("rb"), content_type="application/pdf", filename=f"ban-ky-{copy.pk}.pdf", as_attachment=True
+    )
 
 
 def _dashboard_args(request) -> dict:
