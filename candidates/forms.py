@@ -83,9 +83,7 @@ CandidateForm = type(
 class SearchForm(VietnameseFormMixin, forms.Form):
     q = forms.CharField(label="Tìm theo tên", required=False, max_length=80)
     stage = forms.ChoiceField(label="Giai đoạn", required=False)
-    category = forms.ModelChoiceField(
-        label="Đối tượng", queryset=None, required=False, empty_label="Tất cả đối tượng"
-    )
+    category = forms.ModelChoiceField(label="Đối tượng", queryset=None, required=False, empty_label="Tất cả đối tượng")
 
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
