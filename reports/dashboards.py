@@ -71,6 +71,7 @@ class Column:
 class Cell:
     quota: int | None
     achieved: int
+    has_quota: bool = True
 
     @property
     def remaining(self) -> int | None:
@@ -93,6 +94,11 @@ class Row:
 
     def cell(self, key: str) -> Cell:
         return self.cells[key]
+
+    @property
+    def ordered(self) -> list[Cell]:
+        """The cells in column order (the columns' order is the dict's insertion order)."""
+        return list(self.cells.values())
 
     @property
     def main(self) -> Cell:
@@ -281,7 +287,7 @@ def quota_progress_of(
         .filter(kind__in=kinds)
         .annotate(child=Substr("org_path", 1, width))
         .values_list("child", "kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     by_child_kind: dict[tuple[str, str], int] = {(child, kind): n for child, kind, n in events}
 
@@ -299,7 +305,7 @@ def quota_progress_of(
             )
             .annotate(child=Substr("org_path", 1, width))
             .values_list("child", "candidate__categories", "kind")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))
         )
         by_child_category = {(child, cat, kind): n for child, cat, kind, n in rows}
 
@@ -309,7 +315,7 @@ def quota_progress_of(
         .filter(stage__in=LATE_STAGES)
         .annotate(child=Substr("org_path", 1, width))
         .values_list("child")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     pipeline = dict(pipeline_rows)
 
@@ -322,7 +328,7 @@ def quota_progress_of(
             )
             .annotate(child=Substr("organization__path", 1, width))
             .values_list("child", "kind")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))
         )
         class_counts = {(child, kind): n for child, kind, n in rows}
 
@@ -348,7 +354,7 @@ def quota_progress_of(
                 value = value if child.sector_id == column.category.sector_id else 0
             else:
                 value = achieved(child.path, column)
-            cells[column.key] = Cell(quota, value)
+            cells[column.key] = Cell(quota, value, column.has_quota)
         row = Row(child, child.name, cells, pipeline.get(child.path, 0), exempt.get(child.pk))
         row.has_children = child.numchild > 0
         main = row.main
@@ -361,7 +367,7 @@ def quota_progress_of(
         rows.append(row)
 
     # The node's own events (a cell dashboard, or events recorded at a committee itself).
-    own_cells = {c.key: Cell(None, achieved(organization.path, c)) for c in columns}
+    own_cells = {c.key: Cell(None, achieved(organization.path, c), c.has_quota) for c in columns}
     own_row = None
     if any(cell.achieved for cell in own_cells.values()) or pipeline.get(organization.path):
         own_row = Row(organization, f"Trực tiếp tại {organization.name}", own_cells, pipeline.get(organization.path, 0))
@@ -370,7 +376,7 @@ def quota_progress_of(
     for column in columns:
         quota_values = [r.cells[column.key].quota for r in rows if r.cells[column.key].quota is not None]
         value = sum(r.cells[column.key].achieved for r in rows) + (own_cells[column.key].achieved)
-        total_cells[column.key] = Cell(sum(quota_values) if quota_values else None, value)
+        total_cells[column.key] = Cell(sum(quota_values) if quota_values else None, value, column.has_quota)
     total = Row(organization, "Tổng cộng toàn đảng bộ", total_cells, sum(pipeline.values()))
     plans = list(
         Plan.objects.filter(issuer=organization).exclude(status=Plan.Status.SUPERSEDED).order_by("-start_year", "-id")
@@ -460,7 +466,7 @@ def flow(*, user, organization: Organization, year: int | None = None, today: dt
     path = organization.path
     width = len(path) + Organization.steplen
 
-    stage_rows = dict(Candidate.objects.under_path(path).values_list("stage").annotate(n=Count("id")))
+    stage_rows = dict(Candidate.objects.under_path(path).values_list("stage").annotate(n=Count("*")))
     stage_counts = [(stage.value, stage.label, stage_rows.get(stage.value, 0)) for stage in Stage]
 
     monthly = (
@@ -469,7 +475,7 @@ def flow(*, user, organization: Organization, year: int | None = None, today: dt
         .in_period(dt.date(year - 1, 1, 1), dt.date(year, 12, 31))
         .filter(kind=EventKind.ADMISSION)
         .values_list("event_date__year", "event_date__month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     per_month = {(y, m): n for y, m, n in monthly}
     admissions_by_month = [(m, per_month.get((year, m), 0), per_month.get((year - 1, m), 0)) for m in MONTHS]
@@ -532,7 +538,7 @@ def flow(*, user, organization: Organization, year: int | None = None, today: dt
         .in_period(dt.date(year, 1, 1), dt.date(year, 12, 31))
         .filter(kind__in=[EventKind.DROPPED, EventKind.REMOVED, EventKind.CANCELLED])
         .values_list("kind", "candidate__exit_reason")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     from candidates.stages import ExitReason
 
@@ -604,7 +610,7 @@ def red_flags(
         .filter(next_due_on__lt=today)
         .annotate(child=Substr("org_path", 1, width))
         .values_list("child", "next_due_kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     from candidates.selectors import DUE_LABELS
 

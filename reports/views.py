@@ -10,7 +10,7 @@ from config.errors import ApplicationError
 from organizations.access import Action
 from organizations.selectors import organization_get
 
-from . import dashboards, exports, selectors, services
+from . import dashboards, exports, selectors, services, tables
 from .forms import LetterForm
 from .models import Document
 
@@ -159,6 +159,7 @@ def dashboard(request, pk):
     context = {
         "organization": organization,
         "progress": progress,
+        "rows": tables.quota_rows(progress),
         "years": dashboards.year_choices(),
         "periods": dashboards.PERIODS,
         "period": _dashboard_args(request)["period"],

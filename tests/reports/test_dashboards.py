@@ -139,3 +139,13 @@ def test_dashboard_pages_run_a_fixed_number_of_queries(client, db, name):
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 25
+
+
+def test_dashboard_rows_escape_organization_names(client, kim_bang):
+    district, communes, _cells, _plan, board = kim_bang
+    communes[0].name = '<script>alert("x")</script> Quế'
+    communes[0].save()
+    client.force_login(board)
+    html = client.get(reverse("dashboard", args=[district.pk]), {"nam": 2023}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Quế" in html
