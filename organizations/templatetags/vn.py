@@ -11,6 +11,8 @@ register = template.Library()
 def format_number(value, decimals: int = 0) -> str:
     if value is None or value == "":
         return ""
+    if decimals == 0 and type(value) is int:  # the common case in tables, without Decimal arithmetic
+        return f"{value:,}".replace(",", ".")
     number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
     text = f"{abs(number):.{decimals}f}"
