@@ -1,16 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_spreadsheets
+from . import views, views_auth, views_spreadsheets
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.health, name="health"),
-    path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("dang-nhap/", views_auth.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("noi-lam-viec/", views.workplace_switch, name="workplace_switch"),
     path("to-chuc/", views.tree, name="tree"),
