@@ -21,13 +21,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(
-        request,
-        "error.html",
-        {
-            "title": "Lỗi hệ thống",
-            "message": "Hệ thống gặp lỗi. Thao tác chưa được ghi; hãy thử lại sau.",
-            "status": 500,
-        },
-        status=500,
-    )
+    """A page that needs nothing else to work: no base layout, no context processors, no database."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

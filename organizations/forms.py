@@ -1,8 +1,28 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import Organization, OrganizationKind, Role, Sector
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+ID_PATTERN = re.compile(r"\d{1,18}")
+
+
+def _guard_ids(field: forms.ModelChoiceField) -> None:
+    """Refuse anything but a plausible id before the database sees it (an id past 64 bits raised OverflowError)."""
+    original = field.clean
+
+    def clean(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if item not in (None, "") and not ID_PATTERN.fullmatch(str(item)):
+                raise ValidationError("Lựa chọn không hợp lệ.", code="invalid_choice")
+        return original(value)
+
+    field.clean = clean
 
 
 class VietnameseFormMixin:
@@ -22,6 +42,8 @@ class VietnameseFormMixin:
                 field.error_messages.setdefault(key, message)
                 if key in ("required", "invalid", "invalid_choice"):
                     field.error_messages[key] = message
+            if isinstance(field, forms.ModelChoiceField):
+                _guard_ids(field)
             if isinstance(field, forms.ModelChoiceField) and field.empty_label == "---------":
                 field.empty_label = "— Chọn —" if field.required else "— Không chọn —"
             if isinstance(field, forms.DateField):

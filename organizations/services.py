@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -263,6 +265,18 @@ def organization_dissolve(
     return organization
 
 
+PASSWORD_MESSAGES = {
+    "password_too_short": "Mật khẩu quá ngắn: cần ít nhất 8 ký tự.",
+    "password_too_common": "Mật khẩu quá phổ biến, dễ đoán.",
+    "password_entirely_numeric": "Mật khẩu không được chỉ gồm chữ số.",
+    "password_too_similar": "Mật khẩu quá giống tên đăng nhập hoặc họ tên.",
+}
+
+
+def _password_message(error: ValidationError) -> str:
+    return PASSWORD_MESSAGES.get(error.code, "Mật khẩu chưa đủ an toàn.")
+
+
 @transaction.atomic
 def role_grant(
     *,
@@ -288,12 +302,15 @@ def role_grant(
     User = get_user_model()
     user = User.objects.filter(username=username).first()
     if user is None:
-        if len(password) < 8:
-            raise ApplicationError(
-                "Tài khoản mới cần mật khẩu ban đầu từ 8 ký tự.", errors={"password": ["Ít nhất 8 ký tự."]}
-            )
         names = nfc(full_name).rsplit(" ", 1)
         user = User(username=username, first_name=names[-1], last_name=names[0] if len(names) > 1 else "")
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ApplicationError(
+                "Mật khẩu ban đầu chưa đủ an toàn.",
+                errors={"password": [_password_message(e) for e in error.error_list]},
+            ) from error
         user.set_password(password)
         user.save()
     else:

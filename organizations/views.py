@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
@@ -50,7 +51,11 @@ def workplace_switch(request):
             messages.error(request, error.message)
         else:
             messages.success(request, f"Đang làm việc tại: {organization.name}.")
-            return redirect(request.POST.get("next") or "home")
+            wanted = request.POST.get("next", "")
+            safe = url_has_allowed_host_and_scheme(
+                wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            return redirect(wanted if wanted and safe else "home")
     return render(request, "organizations/workplace_switch.html", {"assignments": request.access.assignments})
 
 
@@ -190,7 +195,8 @@ def role_revoke(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, "Đã thu hồi vai trò.")
-    return redirect("organization_roles", pk=request.POST.get("back") or assignment.organization_id)
+    back = request.POST.get("back", "")
+    return redirect("organization_roles", pk=int(back) if back.isdigit() else assignment.organization_id)
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from config.errors import ApplicationError
 from organizations.access import Action
 from organizations.selectors import organization_get
-from organizations.spreadsheets import XLSX_CONTENT_TYPE, UploadForm, pending_save, pending_take
+from organizations.spreadsheets import XLSX_CONTENT_TYPE, UploadForm, pending_save, pending_take, upload_bytes
 
 from . import selectors, services
 from .forms import (
@@ -246,7 +246,7 @@ def allocation_import(request, pk):
             return redirect("allocation_grid", pk=plan.pk)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            data = upload.read()
+            data = upload_bytes(upload)
             result = services.allocations_import(
                 actor=request.user, plan=plan, data=data, filename=upload.name, dry_run=True
             )
