@@ -133,6 +133,7 @@ def test_dashboard_pages_run_a_fixed_number_of_queries(client, db, name):
     for code, communes, cells in (("NHO", 3, 2), ("LON", 120, 25)):
         root, user = _big_tree(code, communes, cells)
         client.force_login(user)
+        client.get(reverse("home"))  # the session's first request records its clocks: not counted
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(reverse(name, args=[root.pk]), {"nam": 2025})
         assert response.status_code == 200
