@@ -11,18 +11,26 @@ from config.celery import app as celery_app
 from reports.models import Document, Letter
 from reports.services import BROKER_DOWN_MESSAGE
 
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # a port where nothing listens, as when Redis is stopped
+
+
+def _reset_connections() -> None:
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
 
 @pytest.fixture
 def broker_down(settings):
-    """Celery sends to a Redis port where nothing listens (as when Redis is stopped)."""
-    old = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    """Celery's broker and result backend both point at a stopped Redis."""
+    conf = celery_app.conf
+    old = (conf.broker_url, conf.result_backend, conf.task_always_eager)
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    celery_app.pool.force_close_all()
+    conf.task_always_eager = False
+    conf.broker_url = conf.result_backend = DEAD_REDIS
+    _reset_connections()
     yield
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = old
-    celery_app.pool.force_close_all()
+    conf.broker_url, conf.result_backend, conf.task_always_eager = old
+    _reset_connections()
 
 
 def test_pdf_request_with_the_broker_down_says_busy_and_pages_still_work(
@@ -57,3 +65,21 @@ def test_pdf_request_with_the_broker_down_says_busy_and_pages_still_work(
         reverse("letter_list", args=[world.commune.pk]),
     ):
         assert client.get(url).status_code == 200
+
+
+def test_pages_and_sign_in_work_when_the_cache_redis_is_down(client, world, settings):
+    """With REDIS_URL set, the cache is Redis: when it is down the cache misses and pages still answer."""
+    from tests.candidates.factories import make_candidate
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.TolerantRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    candidate = make_candidate(world.cell)
+    response = client.post(reverse("login"), {"username": "bithu", "password": "matkhau-thu-nghiem"})
+    assert response.status_code == 302, response.content.decode()[:300]
+    assert client.get(reverse("candidate_detail", args=[candidate.pk])).status_code == 200
+    assert client.get(reverse("due_list", args=[world.cell.pk])).status_code == 200
