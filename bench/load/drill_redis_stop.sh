@@ -10,7 +10,6 @@
 # request that must be answered "busy" within seconds); Redis started again ("Tạo lại" renders the PDF).
 # Output: the checks and a summary; JSON in bench/out/drill-redis-<time>.json. Exit 1 if a check failed.
 #
-#   DJANGO_SETTINGS_MODULE=bench.load.proposed_settings bench/load/drill_redis_stop.sh   # with the proposed fixes
 set -euo pipefail
 
 LOAD_DB="${LOAD_DB:-ptdv_drill_redis}"
