@@ -18,7 +18,9 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def production_env(tmp_path_factory) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"TESTING", "DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    # A deployment sets none of these (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their live server).
+    dropped = {"TESTING", "DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     for name in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_AGE"):
         env.pop(name, None)
     env.update(
