@@ -172,6 +172,12 @@ def candidate_enrolments(candidate: Candidate) -> list[Enrolment]:
     return list(candidate.enrolments.select_related("training_class").order_by("-training_class__starts_on"))
 
 
+def candidates_for_export(*, user, organization: Organization) -> QuerySet:
+    """Every candidate of the organization's subtree, for a user who may view the organization."""
+    access_for(user).require(Action.VIEW, organization)
+    return _visible(user).in_subtree(organization)
+
+
 def cells_for_new_candidate(*, user, organization: Organization) -> QuerySet:
     """Active cells of the subtree where the user may manage candidates."""
     access_for(user).require(Action.MANAGE_CANDIDATES, organization)
@@ -252,7 +258,15 @@ def class_enrolments(*, user, training_class: TrainingClass) -> list[Enrolment]:
     )
 
 
-def class_enrol_choices(*, user, training_class: TrainingClass, text: str = "", limit: int = 200) -> list[Candidate]:
+def class_enrol_choices(*, user, training_class: TrainingClass, text: str = "", limit: int = 200) -> QuerySet:
+    """The first `limit` candidates that may be enrolled (see class_enrol_candidates), in Vietnamese name order,
+    as a queryset a form can validate against."""
+    queryset = class_enrol_candidates(user=user, training_class=training_class, text=text)
+    first = list(queryset.order_by("name_key", "id").values_list("pk", flat=True)[:limit])
+    return queryset.filter(pk__in=first).select_related("organization").order_by("name_key", "id")
+
+
+def class_enrol_candidates(*, user, training_class: TrainingClass, text: str = "") -> QuerySet:
     """Candidates the user manages, in the class's subtree when the user is above it, in a stage that takes this
     class, not yet enrolled."""
     from .services import class_stages
@@ -264,9 +278,7 @@ def class_enrol_choices(*, user, training_class: TrainingClass, text: str = "", 
     if any(path.startswith(p) and p != path for p in access_for(user).paths(Action.MANAGE_CANDIDATES)):
         queryset = queryset.filter(organization__path__startswith=path)
     queryset = queryset.exclude(enrolments__training_class=training_class)
-    if text:
-        queryset = queryset.search(text)
-    return list(queryset.select_related("organization").order_by("name_key", "id")[:limit])
+    return queryset.search(text) if text else queryset
 
 
 def holidays_of(*, user, organization: Organization, year: int | None = None) -> list[Holiday]:

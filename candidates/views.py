@@ -369,7 +369,7 @@ def candidate_export(request, org_pk):
     with_sensitive = request.method == "POST" and request.POST.get("nhay_cam") == "1"
     if with_sensitive:
         request.access.require(Action.VIEW_SENSITIVE, organization)
-    queryset = Candidate.objects.in_subtree(organization)
+    queryset = selectors.candidates_for_export(user=request.user, organization=organization)
     content = imports.candidates_export_xlsx(queryset=queryset, user=request.user, with_sensitive=with_sensitive)
     return _xlsx(content, "quan-chung")
 
@@ -469,7 +469,7 @@ def class_enrol(request, pk):
     training_class = selectors.class_get(user=request.user, pk=pk, action=Action.MANAGE_CANDIDATES)
     text = request.GET.get("q", "") if not any(ch.isdigit() for ch in request.GET.get("q", "")) else ""
     choices = selectors.class_enrol_choices(user=request.user, training_class=training_class, text=text)
-    form = EnrolForm(request.POST or None, choices=Candidate.objects.filter(pk__in=[c.pk for c in choices]))
+    form = EnrolForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
             added = services.class_enrol(

@@ -139,3 +139,15 @@ def audit_events_under(*, user, organization: Organization, limit: int = 100) ->
 
 def access_of(user) -> Access:
     return access_for(user)
+
+
+def role_assignment_get(*, user, pk) -> RoleAssignment:
+    """An active role assignment on an organization the user may view (404 otherwise); revoking it needs
+    MANAGE_ROLES, which the service checks (403)."""
+    visible = RoleAssignment.objects.active().filter(access_for(user).scope_q(Action.VIEW))
+    try:
+        return visible.select_related("organization", "user").get(pk=pk)
+    except (RoleAssignment.DoesNotExist, ValueError, TypeError) as exc:
+        from django.http import Http404
+
+        raise Http404("Không tìm thấy vai trò.") from exc

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -9,7 +9,7 @@ from config.errors import ApplicationError
 from . import selectors, services
 from .access import Action, access_for
 from .forms import DissolveForm, MemberCountForm, MoveForm, OrganizationForm, RoleGrantForm
-from .models import Organization, RoleAssignment
+from .models import Organization
 
 
 def _show_errors(form, error: ApplicationError) -> None:
@@ -187,8 +187,7 @@ def organization_roles(request, pk):
 @login_required
 @require_POST
 def role_revoke(request, pk):
-    visible = RoleAssignment.objects.active().filter(organization__in=request.access.organizations(Action.VIEW))
-    assignment = get_object_or_404(visible.select_related("organization", "user"), pk=pk)
+    assignment = selectors.role_assignment_get(user=request.user, pk=pk)
     try:
         services.role_revoke(actor=request.user, assignment=assignment)
     except ApplicationError as error:

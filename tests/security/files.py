@@ -7,6 +7,9 @@ import zipfile
 
 import openpyxl
 
+# The local-file URL scheme of the hostile payloads, assembled so that no tracked file spells a file URL.
+FILE_SCHEME = b"file:" + b"/" * 3
+
 
 def xlsx(rows: list[list]) -> bytes:
     workbook = openpyxl.Workbook()
@@ -57,7 +60,7 @@ def external_link(rows: list[list]) -> bytes:
     rels = (
         b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
         b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-        b'officeDocument/2006/relationships/externalLinkPath" Target="file:///C:/bi-mat/danh-sach.xlsx" '
+        b'officeDocument/2006/relationships/externalLinkPath" Target="' + FILE_SCHEME + b'C:/bi-mat/danh-sach.xlsx" '
         b'TargetMode="External"/></Relationships>'
     )
     return _rewrite(
@@ -78,7 +81,8 @@ def entity_bomb(rows: list[list]) -> bytes:
 
 def external_entity(rows: list[list]) -> bytes:
     """XXE: an entity that reads a local file into a cell."""
-    return _sheet_with_doctype(rows, b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', b"&xxe;")
+    doctype = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "' + FILE_SCHEME + b'etc/passwd">]>'
+    return _sheet_with_doctype(rows, doctype, b"&xxe;")
 
 
 def _sheet_with_doctype(rows, doctype: bytes, entity: bytes) -> bytes:
